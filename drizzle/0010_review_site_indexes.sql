@@ -1,0 +1,2 @@
+CREATE INDEX "dose_day_rollups_site_code_date_index" ON "dose_day_rollups" USING btree ("site_code","date");--> statement-breakpoint
+CREATE INDEX "sms_day_rollups_site_code_date_index" ON "sms_day_rollups" USING btree ("site_code","date");
