@@ -1,0 +1,89 @@
+/**
+ * Two identical server processes on one PostgreSQL database: a dose posted to one node
+ * reaches the socket clients of the other, and when the node holding the leader lock
+ * dies, the other takes the lock over. Needs PostgreSQL (DATABASE_URL), as in CI.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../db/databases';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { seedState, siteCode } from '../support/state';
+import { eventually } from '../support/wait';
+import { connectClient, until } from './server';
+
+interface Ready {
+	ok: boolean;
+	leader: boolean;
+	node: string;
+}
+
+const ready = async (node: ServerProcess): Promise<Ready> =>
+	(await (await fetch(`${node.url}/readyz`)).json()) as Ready;
+
+if (databaseKinds.includes('postgres')) {
+	describe('two nodes on one PostgreSQL', () => {
+		let db: TestDatabase;
+		let tokens: { ingest: string; read: string };
+		let a: ServerProcess;
+		let b: ServerProcess;
+
+		beforeAll(async () => {
+			db = await openTestDatabase('postgres');
+			tokens = await seedState(db.handle, 4);
+			const env = { DATABASE_URL: db.url!, LOG_LEVEL: 'silent', CLUSTER_CHECK_MS: '300' };
+			[a, b] = await Promise.all([startServerProcess({ env }), startServerProcess({ env })]);
+		}, 180_000);
+
+		afterAll(async () => {
+			await Promise.all([a?.stop(), b?.stop()]);
+			await db?.drop();
+		}, 60_000);
+
+		it("shows a dose posted to one node to the other node's screens", async () => {
+			const onB = connectClient(b.url, { token: tokens.read });
+			const onA = connectClient(a.url, { token: tokens.read });
+			const [snapB, snapA] = await Promise.all([
+				until(() => onB.snapshots[0], 20_000),
+				until(() => onA.snapshots[0], 20_000)
+			]);
+			const site = siteCode(2);
+			const before = snapB.sites.find((s) => s.code === site)!.dosesToday;
+			expect(snapA.sites.find((s) => s.code === site)!.dosesToday).toBe(before);
+
+			const res = await fetch(`${a.url}/api/v1/doses`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${tokens.ingest}`, 'content-type': 'application/json' },
+				body: JSON.stringify(
+					[1, 2, 3].map((i) => ({
+						id: `cluster-${i}`,
+						siteCode: site,
+						occurredAt: new Date().toISOString(),
+						vaccine: 'COVAXIN',
+						dose: 1,
+						beneficiaryRef: `B-cluster-${i}`
+					}))
+				)
+			});
+			expect(await res.json()).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
+
+			const seen = (deltas: typeof onB.deltas) =>
+				deltas.find((d) => d.sites?.some((s) => s.code === site && s.dosesToday === before + 3));
+			const onBDelta = await until(() => seen(onB.deltas), 10_000);
+			expect(onBDelta.totals.dosesToday).toBe(snapB.totals.dosesToday + 3);
+			await until(() => seen(onA.deltas), 10_000);
+			onA.socket.close();
+			onB.socket.close();
+		}, 60_000);
+
+		it('hands the leader lock to the other node when the leader dies', async () => {
+			const [ra, rb] = await Promise.all([ready(a), ready(b)]);
+			expect(ra.node).not.toBe(rb.node);
+			expect([ra.leader, rb.leader].filter(Boolean)).toHaveLength(1);
+			const [leader, follower] = ra.leader ? [a, b] : [b, a];
+			// Killed, not stopped: nothing is released politely; PostgreSQL drops the lock
+			// with the dead connection.
+			await leader.kill();
+			const taken = await eventually(async () => (await ready(follower)).leader, 20_000);
+			expect(taken).toBe(true);
+		}, 60_000);
+	});
+}
