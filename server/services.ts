@@ -175,6 +175,7 @@ export async function createServices(
 				node,
 				log,
 				onChange: (tx, change) => sync.apply(change, tx),
+				onReloadRequest: (reason) => sync.requestReload(reason),
 				onListen: (again) => {
 					if (again) sync.requestReload('change listener reconnected');
 				}

@@ -6,6 +6,8 @@ import { createLogger } from '../log';
 import { loadDemoState } from '../demo/start';
 import { readLiveLoad } from '../live/load';
 import { openDatabase } from '../services';
+import { requestReload } from '../../src/lib/server/db/queries/cluster';
+import { RELOAD_CHANNEL } from '../cluster/changes';
 import { runAdmin, UsageError, usage } from './run';
 import { sendToServer } from './socket';
 
@@ -49,7 +51,13 @@ async function main() {
 				handle,
 				ingest: new Ingest({ handle, live }),
 				timeZone: config.APP_TIMEZONE,
-				loadDemo: () => loadDemoState(handle, config.APP_TIMEZONE)
+				loadDemo: () => loadDemoState(handle, config.APP_TIMEZONE),
+				// Servers on PostgreSQL may be running beside this command: they reload.
+				// (With PGlite none is: a running one would have taken the command itself.)
+				dataChanged:
+					config.databaseKind === 'postgres'
+						? (reason) => requestReload(handle.db, RELOAD_CHANNEL, reason)
+						: undefined
 			},
 			argv,
 			stdin

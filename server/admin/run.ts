@@ -15,8 +15,13 @@ export interface AdminContext {
 	handle: DbHandle;
 	ingest: Ingest;
 	timeZone: string;
-	/** Load the demo state (without the simulator); reloads the live picture when serving. */
+	/** Load the demo state (without the simulator). */
 	loadDemo(): Promise<string>;
+	/**
+	 * The live picture's data changed outside the feeds: the running server(s) must read it
+	 * again. Inside a server it reloads; beside servers on PostgreSQL it asks them all.
+	 */
+	dataChanged?(reason: string): Promise<void>;
 	/** Inside a running server: disconnect live sockets of what was just revoked, at once. */
 	credentialsRevoked?(): Promise<void>;
 }
@@ -123,10 +128,14 @@ async function dispatch(ctx: AdminContext, argv: string[], stdin: string): Promi
 				feed: values.feed,
 				timeZone: ctx.timeZone
 			});
+			if (r.replayed > 0) await ctx.dataChanged?.('admin: replay-quarantine');
 			return `replayed ${r.replayed}; still rejected ${r.stillRejected}`;
 		}
-		case 'load-demo':
-			return ctx.loadDemo();
+		case 'load-demo': {
+			const message = await ctx.loadDemo();
+			await ctx.dataChanged?.('admin: load-demo');
+			return message;
+		}
 		case 'rebuild-review-rollups':
 			return rebuildReviewRollupsCommand(ctx.handle.db, ctx.timeZone);
 		case 'archive':

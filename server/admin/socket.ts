@@ -27,11 +27,8 @@ export function serverAdminContext(services: Services): AdminContext {
 		handle: services.handle,
 		ingest: services.ingest,
 		timeZone: services.config.APP_TIMEZONE,
-		async loadDemo() {
-			const message = await loadDemoState(services.handle, services.config.APP_TIMEZONE);
-			await services.reload();
-			return message;
-		},
+		loadDemo: () => loadDemoState(services.handle, services.config.APP_TIMEZONE),
+		dataChanged: () => services.reload(),
 		credentialsRevoked: () => services.recheckSockets()
 	};
 }

@@ -7,6 +7,12 @@ import { createClusterClient } from './pg';
 
 /** The NOTIFY channel that carries committed live changes between nodes. */
 export const CHANGE_CHANNEL = 'cc_live_change';
+/**
+ * The NOTIFY channel on which a process that changed data outside the feeds (an admin
+ * command run straight against PostgreSQL) asks every node to read its live state again.
+ * The payload is the reason, for the logs.
+ */
+export const RELOAD_CHANNEL = 'cc_live_reload';
 
 /** NOTIFY payloads are at most 8,000 bytes; this leaves room for the transaction id. */
 const MAX_PAYLOAD_BYTES = 7_900;
@@ -102,6 +108,8 @@ export interface ChangeListenerDeps {
 	node: string;
 	log: Logger;
 	onChange(tx: string, change: LiveChange): void;
+	/** Someone asked every node to rebuild its live state (`reason` for the logs). */
+	onReloadRequest(reason: string): void;
 	/**
 	 * Called each time LISTEN is (re)established. After the first time, notifications sent
 	 * while the connection was down are lost: the live state must be rebuilt.
@@ -162,6 +170,10 @@ export class ChangeListener {
 	private async connect(): Promise<void> {
 		const client = createClusterClient(this.deps.url, this.deps.log);
 		client.on('notification', (msg) => {
+			if (msg.channel === RELOAD_CHANNEL) {
+				this.deps.onReloadRequest(msg.payload || 'asked');
+				return;
+			}
 			if (msg.channel !== CHANGE_CHANNEL || !msg.payload) return;
 			const read = readPayload(msg.payload);
 			if (!read || read.node === this.deps.node) return;
@@ -179,7 +191,7 @@ export class ChangeListener {
 		});
 		try {
 			await client.connect();
-			await client.query(`listen ${CHANGE_CHANNEL}`);
+			await client.query(`listen ${CHANGE_CHANNEL}; listen ${RELOAD_CHANNEL}`);
 		} catch (err) {
 			await client.end().catch(() => {});
 			throw err;

@@ -3,7 +3,8 @@ import { districts } from '../../src/lib/server/db/schema';
 import { countDoses } from '../../src/lib/server/db/queries/dose';
 import type { DoseRecord } from '../../src/lib/shared/feeds';
 import { localDate } from '../../src/lib/shared/time';
-import { ChangeListener } from '../../server/cluster/changes';
+import { ChangeListener, RELOAD_CHANNEL } from '../../server/cluster/changes';
+import { requestReload } from '../../src/lib/server/db/queries/cluster';
 import { AdvisoryLeader, SoleLeader, type Leader } from '../../server/cluster/leader';
 import { Ingest, type FeedRequest } from '../../server/feeds/ingest';
 import { applyChange, type LiveChange } from '../../server/live/change';
@@ -173,6 +174,7 @@ forEachDatabase('several nodes on one database', (db, kind, url) => {
 					heard.push(node);
 					applyChange(live, change);
 				},
+				onReloadRequest: () => {},
 				onListen: () => {}
 			});
 		const mineListening = listener('node-a', mine);
@@ -185,5 +187,22 @@ forEachDatabase('several nodes on one database', (db, kind, url) => {
 		expect(mine.totals(null).dosesToday).toBe(theirs.totals(null).dosesToday);
 		expect(heard).toEqual(['node-b']);
 		await Promise.all([mineListening.close(), theirsListening.close()]);
+	});
+
+	it('hears a request to reload, sent by a process beside the nodes', async () => {
+		const reasons: string[] = [];
+		const listener = new ChangeListener({
+			url: url()!,
+			node: 'node-a',
+			log,
+			onChange: () => {},
+			onReloadRequest: (reason) => reasons.push(reason),
+			onListen: () => {}
+		});
+		await listener.start();
+		await requestReload(db().db, RELOAD_CHANNEL, 'admin: load-demo');
+		await until(() => reasons.length > 0);
+		expect(reasons).toEqual(['admin: load-demo']);
+		await listener.close();
 	});
 });

@@ -87,3 +87,44 @@ if (databaseKinds.includes('postgres')) {
 		}, 60_000);
 	});
 }
+
+if (databaseKinds.includes('postgres')) {
+	describe('an admin command run beside the nodes', () => {
+		let db: TestDatabase;
+		let a: ServerProcess;
+		let b: ServerProcess;
+
+		beforeAll(async () => {
+			db = await openTestDatabase('postgres');
+			const env = { DATABASE_URL: db.url!, LOG_LEVEL: 'silent' };
+			[a, b] = await Promise.all([startServerProcess({ env }), startServerProcess({ env })]);
+		}, 180_000);
+
+		afterAll(async () => {
+			await Promise.all([a?.stop(), b?.stop()]);
+			await db?.drop();
+		}, 60_000);
+
+		it('makes every node read the data it changed', async () => {
+			const token = (await a.admin(['create-token', '--name', 'screens', '--scope', 'read']))
+				.trim()
+				.split('\n')
+				.at(-1)!;
+			const sitesOn = async (node: ServerProcess) => {
+				const client = connectClient(node.url, { token });
+				const snapshot = await until(() => client.snapshots[0], 20_000);
+				client.socket.close();
+				return snapshot.sites.length;
+			};
+			expect(await sitesOn(a)).toBe(0);
+			expect(await sitesOn(b)).toBe(0);
+			// The command opens PostgreSQL itself: neither node runs it.
+			expect(await a.admin(['load-demo'])).toMatch(/^loaded the demo state/);
+			const loaded = await eventually(async () => {
+				const [onA, onB] = await Promise.all([sitesOn(a), sitesOn(b)]);
+				return onA > 100 && onA === onB && onA;
+			}, 20_000);
+			expect(loaded).toBeGreaterThan(100);
+		}, 90_000);
+	});
+}

@@ -25,3 +25,12 @@ export async function currentSnapshot(db: Db): Promise<string> {
 	const result = await db.execute(sql`select pg_current_snapshot()::text as snapshot`);
 	return resultRows<{ snapshot: string }>(result)[0].snapshot;
 }
+
+/**
+ * Ask every running node to read its live state again (sent on `channel` at commit, or at
+ * once outside a transaction): for changes written without the feeds, e.g. by an admin
+ * command run straight against the database.
+ */
+export async function requestReload(db: Db, channel: string, reason: string): Promise<void> {
+	await db.execute(sql`select pg_notify(${channel}, ${reason})`);
+}
