@@ -4,7 +4,7 @@
  * what a district officer and a secretary see.
  */
 import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
-import { startServer, type TestServer } from './harness';
+import { signInWithForm, startServer, type TestServer } from './harness';
 
 const PASSWORD = 'correct horse battery';
 const PUNE = '521';
@@ -67,13 +67,7 @@ async function signedIn(username: string, password = PASSWORD): Promise<APIReque
 }
 
 async function signInPage(page: Page, username: string) {
-	// Wait for hydration: typing into the server-rendered form earlier can be undone by it.
-	await page.goto(`${server.url}/login`, { waitUntil: 'networkidle' });
-	await page.getByLabel('Username').fill(username);
-	await page.getByLabel('Password').fill(PASSWORD);
-	await expect(page.getByLabel('Username')).toHaveValue(username);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page).toHaveURL(`${server.url}/`);
+	await signInWithForm(page, server.url, username, PASSWORD);
 }
 
 test.describe('who may open the admin and audit pages', () => {
@@ -124,7 +118,8 @@ test.describe('who may open the admin and audit pages', () => {
 	test('signed out, or with only an API token: every page sends you to sign in', async () => {
 		const out = await server.admin(['create-token', '--name', 'pages', '--scope', 'ingest,read']);
 		const token = out.trim().split('\n').at(-1)!;
-		for (const headers of [{}, { authorization: `Bearer ${token}` }]) {
+		const signedOut: Record<string, string> = {};
+		for (const headers of [signedOut, { authorization: `Bearer ${token}` }]) {
 			const ctx = await request.newContext({ baseURL: server.url, extraHTTPHeaders: headers });
 			for (const path of ['/admin/users', '/admin/tokens', '/audit', '/audit/export.csv']) {
 				const res = await ctx.get(path, { maxRedirects: 0 });

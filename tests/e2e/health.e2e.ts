@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { startServer, type TestServer } from './harness';
+import { canvasPixels, signInWithForm, startServer, type TestServer } from './harness';
 
 const OFFICER = 'state.officer';
 const PASSWORD = 'correct horse battery';
@@ -49,32 +49,7 @@ test.afterAll(async () => {
 });
 
 async function signIn(page: Page) {
-	await page.goto(`${server.url}/login`, { waitUntil: 'networkidle' });
-	await page.getByLabel('Username').fill(OFFICER);
-	await page.getByLabel('Password').fill(PASSWORD);
-	await expect(page.getByLabel('Username')).toHaveValue(OFFICER);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page).toHaveURL(`${server.url}/`);
-}
-
-/** Pixels drawn on a canvas, and how many of them are near a colour. */
-async function canvasPixels(page: Page, selector: string, rgb: [number, number, number]) {
-	return page.locator(selector).evaluate((canvas: HTMLCanvasElement, [r, g, b]) => {
-		const ctx = canvas.getContext('2d')!;
-		const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-		let drawn = 0;
-		let matching = 0;
-		for (let i = 0; i < data.length; i += 4) {
-			if (data[i + 3] === 0) continue;
-			drawn++;
-			const near =
-				Math.abs(data[i] - r) < 40 &&
-				Math.abs(data[i + 1] - g) < 40 &&
-				Math.abs(data[i + 2] - b) < 40;
-			if (near && data[i + 3] > 200) matching++;
-		}
-		return { drawn, matching };
-	}, rgb);
+	await signInWithForm(page, server.url, OFFICER, PASSWORD);
 }
 
 test('the health panel shows a degraded target, its incident and its latency chart', async ({

@@ -7,7 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { ComplaintView } from '../../src/lib/shared/complaint';
 import type { Snapshot } from '../../src/lib/shared/live';
-import { startServer, type TestServer } from './harness';
+import { signInWithForm, startServer, type TestServer } from './harness';
 
 const PASSWORD = 'correct horse battery';
 const PUNE = '521';
@@ -48,13 +48,7 @@ test.afterAll(async () => {
 });
 
 async function signIn(page: Page, username: string) {
-	// Wait for hydration: typing into the server-rendered form earlier can be undone by it.
-	await page.goto(`${server.url}/login`, { waitUntil: 'networkidle' });
-	await page.getByLabel('Username').fill(username);
-	await page.getByLabel('Password').fill(PASSWORD);
-	await expect(page.getByLabel('Username')).toHaveValue(username);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page).toHaveURL(`${server.url}/`);
+	await signInWithForm(page, server.url, username, PASSWORD);
 }
 
 function post(path: string, body: unknown) {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Page, type Request } from '@playwright/test';
 import type { Snapshot } from '../../src/lib/shared/live';
 import { addDays, localDate } from '../../src/lib/shared/time';
-import { startServer, type TestServer } from './harness';
+import { signInWithForm, startServer, type TestServer } from './harness';
 
 const PUNE = '521';
 const USERNAME = 'map.officer';
@@ -45,12 +45,7 @@ function recordRequests(page: Page): string[] {
 }
 
 async function signIn(page: Page, next = '/') {
-	await page.goto(`${server.url}/login`, { waitUntil: 'networkidle' });
-	await page.getByLabel('Username').fill(USERNAME);
-	await page.getByLabel('Password').fill(PASSWORD);
-	await expect(page.getByLabel('Username')).toHaveValue(USERNAME);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page).toHaveURL(`${server.url}/`);
+	await signInWithForm(page, server.url, USERNAME, PASSWORD);
 	if (next !== '/') await page.goto(`${server.url}${next}`);
 }
 

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { Snapshot } from '../../src/lib/shared/live';
-import { startServer, type TestServer } from './harness';
+import { signInWithForm, startServer, type TestServer } from './harness';
 
 const PUNE = '521';
 const USERNAME = 'state.officer';
@@ -37,13 +37,7 @@ test.afterAll(async () => {
 });
 
 async function signIn(page: Page) {
-	// Wait for hydration: typing into the server-rendered form earlier can be undone by it.
-	await page.goto(`${server.url}/login`, { waitUntil: 'networkidle' });
-	await page.getByLabel('Username').fill(USERNAME);
-	await page.getByLabel('Password').fill(PASSWORD);
-	await expect(page.getByLabel('Username')).toHaveValue(USERNAME);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page).toHaveURL(`${server.url}/`);
+	await signInWithForm(page, server.url, USERNAME, PASSWORD);
 }
 
 /** "1,23,456" → 123456 */

@@ -13,7 +13,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import type { Snapshot } from '../../src/lib/shared/live';
 import { addDays, localDate, zonedTime } from '../../src/lib/shared/time';
-import { startServer, type TestServer } from './harness';
+import { canvasPixels, signInWithForm, startServer, type TestServer } from './harness';
 
 const TZ = 'Asia/Kolkata';
 const PASSWORD = 'correct horse battery';
@@ -174,32 +174,7 @@ test.afterAll(async () => {
 });
 
 async function signIn(page: Page, username: string) {
-	// Wait for hydration: typing into the server-rendered form earlier can be undone by it.
-	await page.goto(`${server.url}/login`, { waitUntil: 'networkidle' });
-	await page.getByLabel('Username').fill(username);
-	await page.getByLabel('Password').fill(PASSWORD);
-	await expect(page.getByLabel('Username')).toHaveValue(username);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page).toHaveURL(`${server.url}/`);
-}
-
-/** Pixels drawn on a canvas, and how many are near a colour. */
-async function canvasPixels(page: Page, selector: string, rgb: [number, number, number]) {
-	return page.locator(selector).evaluate((canvas: HTMLCanvasElement, [r, g, b]) => {
-		const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-		let drawn = 0;
-		let matching = 0;
-		for (let i = 0; i < data.length; i += 4) {
-			if (data[i + 3] === 0) continue;
-			drawn++;
-			const near =
-				Math.abs(data[i] - r) < 40 &&
-				Math.abs(data[i + 1] - g) < 40 &&
-				Math.abs(data[i + 2] - b) < 40;
-			if (near && data[i + 3] > 200) matching++;
-		}
-		return { drawn, matching };
-	}, rgb);
+	await signInWithForm(page, server.url, username, PASSWORD);
 }
 
 const digits = (text: string) => (text.trim() === '—' ? '' : text.replace(/[^\d]/g, ''));

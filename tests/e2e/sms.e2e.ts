@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { Snapshot } from '../../src/lib/shared/live';
 import { addDays, localDate, localParts } from '../../src/lib/shared/time';
-import { startServer, type TestServer } from './harness';
+import { signInWithForm, startServer, type TestServer } from './harness';
 
 const PUNE = '521';
 const USERNAME = 'state.officer';
@@ -125,12 +125,7 @@ test.afterAll(async () => {
 });
 
 async function signIn(page: Page) {
-	await page.goto(`${server.url}/login`, { waitUntil: 'networkidle' });
-	await page.getByLabel('Username').fill(USERNAME);
-	await page.getByLabel('Password').fill(PASSWORD);
-	await expect(page.getByLabel('Username')).toHaveValue(USERNAME);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page).toHaveURL(`${server.url}/`);
+	await signInWithForm(page, server.url, USERNAME, PASSWORD);
 }
 
 async function signedInPage(browser: Browser, width = 1600, height = 1000) {
