@@ -1,6 +1,8 @@
 /**
- * `npm run bench`: the figures of docs/scale.md, measured on this machine in one run,
- * printed as one JSON object on stdout (progress goes to stderr). BENCH_QUICK=1 runs
+ * `npm run bench`: the figures of docs/scale.md (and the SMS, map and review figures of
+ * docs/sms.md, docs/map.md and docs/review.md), measured on this machine in one run,
+ * printed as one JSON object on stdout (progress goes to stderr). It builds the app first:
+ * the map figure is taken in Chromium on the production build. BENCH_QUICK=1 runs
  * every part at a smaller scale in about three minutes (the figures are then indicative
  * only). DATABASE_URL names the PostgreSQL server to make scratch databases on (default
  * postgres://postgres@127.0.0.1:5432/postgres); they are dropped afterwards.
@@ -12,6 +14,9 @@ import { benchRawLimits } from './copy';
 import { benchFootprint } from './footprint';
 import { benchIngest } from './ingest';
 import { benchLatency } from './latency';
+import { benchMap } from './map';
+import { benchReview } from './review';
+import { benchSms } from './sms';
 import { log, PG_SERVER, QUICK, round } from './support';
 
 interface Target {
@@ -84,7 +89,11 @@ async function main() {
 				doses: 200_000,
 				more: 300_000,
 				watchers: 50,
-				watchSeconds: 10
+				watchSeconds: 10,
+				smsSeconds: 10,
+				smsMessages: 300_000,
+				mapSeconds: 10,
+				reviewDoses: 1_000_000
 			}
 		: {
 				seconds: 60,
@@ -95,7 +104,11 @@ async function main() {
 				doses: 2_000_000,
 				more: 3_000_000,
 				watchers: 200,
-				watchSeconds: 30
+				watchSeconds: 30,
+				smsSeconds: 30,
+				smsMessages: 5_000_000,
+				mapSeconds: 20,
+				reviewDoses: 10_000_000
 			};
 	const sites = 10_000;
 	const about = await machine();
@@ -132,6 +145,17 @@ async function main() {
 		watchers: scale.watchers,
 		seconds: scale.watchSeconds
 	});
+	const sms = await benchSms({
+		kind: 'postgres',
+		form: 'json',
+		seconds: scale.smsSeconds,
+		senders: 16,
+		batch: 1000,
+		sites: 2000,
+		messages: scale.smsMessages
+	});
+	const map = await benchMap({ sites, seconds: scale.mapSeconds });
+	const review = await benchReview({ doses: scale.reviewDoses, days: 30, sites: 5000 });
 
 	const ours = ingestPostgres.dosesPerSecond;
 	const at5000 = latency.find((l) => l.clients === 5000) ?? latency.at(-1)!;
@@ -154,6 +178,9 @@ async function main() {
 		},
 		latency,
 		footprint,
+		sms,
+		map,
+		review,
 		targets: [
 			atLeast('dose ingest on PostgreSQL, sustained', ours, 50_000, 'doses/s'),
 			below(`p99 POST to delta with ${at5000.clients} clients`, at5000.p99Ms, 1500, 'ms'),
@@ -167,6 +194,18 @@ async function main() {
 				`live state rebuild from ${lastRebuild.doseRows} dose rows`,
 				lastRebuild.rebuildMs,
 				10_000,
+				'ms'
+			),
+			atLeast(
+				'SMS delivery reports on PostgreSQL, sustained',
+				sms.reportsPerSecond,
+				5000,
+				'reports/s'
+			),
+			below(
+				`review of ${review.days} days over ${review.doses} doses, p95 page load`,
+				review.pageLoadMs.p95,
+				1000,
 				'ms'
 			)
 		]
