@@ -72,6 +72,9 @@ async function createPostgres(url: string, max: number): Promise<DbHandle> {
 		max,
 		onnotice: () => {}, // "relation already exists, skipping" notices from migrations
 		connect_timeout: 5,
+		// No JIT: the feeds' batch statements are estimated costly enough to be compiled, and
+		// compiling took longer (~0.5 s a batch) than running them. Measured in bench/sms.ts.
+		connection: { jit: 'off' },
 		// Seconds before a failed connection is tried again. postgres.js grows this to 20 s
 		// after a few failures, and queries wait for it: after a short database outage,
 		// requests would hang and the server would come back late. At most 1 s instead.
