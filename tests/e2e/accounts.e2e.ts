@@ -329,6 +329,7 @@ test('an administrator creates a district officer, a token, and revokes both at 
 test('a district officer sees only its district', async ({ page }) => {
 	await page.setViewportSize({ width: 1600, height: 1000 });
 	await signInPage(page, people.district_officer);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pune overview');
 	const rows = page.locator('tr[data-district]');
 	await expect(rows).toHaveCount(1);
 	await expect(rows.first()).toHaveAttribute('data-district', PUNE);
