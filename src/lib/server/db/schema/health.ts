@@ -1,13 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-	boolean,
-	integer,
-	pgTable,
-	primaryKey,
-	text,
-	timestamp,
-	uuid
-} from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const probeMethods = ['GET', 'HEAD'] as const;
 export type ProbeMethod = (typeof probeMethods)[number];
