@@ -5,6 +5,7 @@ import { archiveCommand } from './commands/archive';
 import { createUserCommand } from './commands/create-user';
 import { importBoundariesCommand } from './commands/import-boundaries';
 import { revokeSessionsCommand } from './commands/revoke-sessions';
+import { listProbesCommand, removeProbeCommand, setProbeCommand } from './commands/probes';
 import { listQuarantineCommand, replayQuarantine } from './commands/quarantine';
 import { importTargetsCommand, rebuildReviewRollupsCommand } from './commands/targets';
 import { createTokenCommand, listTokensCommand, revokeTokenCommand } from './commands/tokens';
@@ -24,6 +25,8 @@ export interface AdminContext {
 	dataChanged?(reason: string): Promise<void>;
 	/** Inside a running server: disconnect live sockets of what was just revoked, at once. */
 	credentialsRevoked?(): Promise<void>;
+	/** Inside a running server: the health monitor reads its probes again at once. */
+	probesChanged?(): void;
 }
 
 export const usage = `Usage: npm run admin -- <command> [options]
@@ -36,6 +39,11 @@ export const usage = `Usage: npm run admin -- <command> [options]
   revoke-sessions --username NAME                  signs a person out everywhere
   list-quarantine [--feed FEED] [--limit N]
   replay-quarantine [--feed FEED]                  sends quarantined items through their feed again
+  list-probes
+  set-probe --target NAME [--url URL] [--method GET|HEAD] [--expect-status N] [--expect-body TEXT]
+            [--timeout-ms N] [--interval-seconds N] [--disabled]
+                                                   adds or changes a built-in health probe
+  remove-probe --target NAME
   load-demo                                        loads the demo state (Maharashtra) without the simulator
   import-boundaries FILE.geojson [--name-property P] [--code-property C] [--tolerance DEG] [--dry-run]
                                                    official district boundaries replace the approximate ones
@@ -91,7 +99,15 @@ async function dispatch(ctx: AdminContext, argv: string[], stdin: string): Promi
 			limit: { type: 'string' },
 			before: { type: 'string' },
 			dir: { type: 'string' },
-			messages: { type: 'boolean' }
+			messages: { type: 'boolean' },
+			target: { type: 'string' },
+			url: { type: 'string' },
+			method: { type: 'string' },
+			'expect-status': { type: 'string' },
+			'expect-body': { type: 'string' },
+			'timeout-ms': { type: 'string' },
+			'interval-seconds': { type: 'string' },
+			disabled: { type: 'boolean' }
 		}
 	});
 	const db = ctx.handle.db;
@@ -130,6 +146,18 @@ async function dispatch(ctx: AdminContext, argv: string[], stdin: string): Promi
 			});
 			if (r.replayed > 0) await ctx.dataChanged?.('admin: replay-quarantine');
 			return `replayed ${r.replayed}; still rejected ${r.stillRejected}`;
+		}
+		case 'list-probes':
+			return listProbesCommand(db);
+		case 'set-probe': {
+			const message = await setProbeCommand(db, values);
+			ctx.probesChanged?.();
+			return message;
+		}
+		case 'remove-probe': {
+			const message = await removeProbeCommand(db, values);
+			ctx.probesChanged?.();
+			return message;
 		}
 		case 'load-demo': {
 			const message = await ctx.loadDemo();

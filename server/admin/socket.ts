@@ -1,6 +1,8 @@
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
+import { HEALTH_CONTROL, type HealthControl } from '../../src/lib/server/health/control';
+import { lookup } from '../../src/lib/server/registry';
 import type { Services } from '../services';
 import { runAdmin, UsageError, type AdminContext } from './run';
 import { loadDemoState } from '../demo/start';
@@ -29,7 +31,8 @@ export function serverAdminContext(services: Services): AdminContext {
 		timeZone: services.config.APP_TIMEZONE,
 		loadDemo: () => loadDemoState(services.handle, services.config.APP_TIMEZONE),
 		dataChanged: () => services.reload(),
-		credentialsRevoked: () => services.recheckSockets()
+		credentialsRevoked: () => services.recheckSockets(),
+		probesChanged: () => lookup<HealthControl>(HEALTH_CONTROL)?.targetsChanged()
 	};
 }
 
