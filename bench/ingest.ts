@@ -6,15 +6,17 @@
 import { sql } from 'drizzle-orm';
 import { startServerProcess } from '../tests/support/server-process';
 import {
+	batchFigures,
 	doseBodies,
+	feedBatches,
 	freshPglite,
 	freshPostgres,
 	log,
-	metric,
+	percentile,
 	post,
 	round,
 	seedState,
-	sleep,
+	sustainedLoad,
 	type BenchDatabase
 } from './support';
 
@@ -54,41 +56,18 @@ export async function benchIngest(opts: IngestOptions): Promise<IngestResult> {
 			env: { ...db.env, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'error' },
 			dataDir: db.env.DATA_DIR
 		});
-		let acknowledged = 0;
-		let failed = 0;
-		const latencies: number[] = [];
-		let measuring = false;
-		let stop = false;
 		const run = `r${Date.now().toString(36)}`;
 		try {
-			const sender = async (s: number) => {
-				const next = doseBodies(`${run}-${s}`, opts.batch, opts.sites);
-				while (!stop) {
-					const body = next();
-					const started = performance.now();
-					const res = await post(`${server.url}/api/v1/doses`, body, tokens.ingest);
-					if (!measuring || stop) continue;
-					latencies.push(performance.now() - started);
-					if (res.status === 200)
-						acknowledged += (JSON.parse(res.text) as { accepted: number }).accepted;
-					else failed++;
-				}
-			};
-			const senders = Array.from({ length: opts.senders }, (_, s) => sender(s));
-			await sleep(3000); // warm-up: JIT, connections, caches
-			const batchesBefore = await batchStats(server.url);
-			measuring = true;
-			const started = performance.now();
-			await sleep(opts.seconds * 1000);
-			measuring = false;
-			const elapsed = (performance.now() - started) / 1000;
-			const batchesAfter = await batchStats(server.url);
-			stop = true;
-			await Promise.all(senders);
-			latencies.sort((a, b) => a - b);
-			const at = (p: number) =>
-				latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-			const transactions = batchesAfter.count - batchesBefore.count;
+			const bodies = Array.from({ length: opts.senders }, (_, s) =>
+				doseBodies(`${run}-${s}`, opts.batch, opts.sites)
+			);
+			const load = await sustainedLoad({
+				senders: opts.senders,
+				seconds: opts.seconds,
+				request: (s) => post(`${server.url}/api/v1/doses`, bodies[s](), tokens.ingest),
+				sample: () => feedBatches(server.url, 'doses')
+			});
+			const { acknowledged, latencies } = load;
 			await server.stop();
 			handle = await db.open();
 			const [{ n }] = await handle.rows<{ n: number }>(
@@ -97,30 +76,25 @@ export async function benchIngest(opts: IngestOptions): Promise<IngestResult> {
 			await handle.close();
 			const result: IngestResult = {
 				database: opts.kind,
-				dosesPerSecond: round(acknowledged / elapsed),
-				seconds: round(elapsed, 1),
+				dosesPerSecond: round(acknowledged / load.elapsedSeconds),
+				seconds: round(load.elapsedSeconds, 1),
 				acknowledged,
 				senders: opts.senders,
 				dosesPerRequest: opts.batch,
-				failedRequests: failed,
-				requestLatencyMs: { p50: round(at(0.5), 1), p99: round(at(0.99), 1) },
-				dosesPerTransaction:
-					transactions > 0 ? round((batchesAfter.sum - batchesBefore.sum) / transactions) : null,
+				failedRequests: load.failedRequests,
+				requestLatencyMs: {
+					p50: round(percentile(latencies, 50), 1),
+					p99: round(percentile(latencies, 99), 1)
+				},
+				dosesPerTransaction: batchFigures(load.before, load.after).itemsPerTransaction,
 				allAcknowledgedStored: n >= acknowledged
 			};
 			log(`ingest ${opts.kind}: ${result.dosesPerSecond} doses/s`);
 			return result;
 		} finally {
-			stop = true;
 			await server.stop();
 		}
 	} finally {
 		await db.drop();
 	}
-}
-
-async function batchStats(url: string): Promise<{ count: number; sum: number }> {
-	const count = (await metric(url, 'cc_ingest_batch_items_count')) ?? 0;
-	const sum = (await metric(url, 'cc_ingest_batch_items_sum')) ?? 0;
-	return { count, sum };
 }

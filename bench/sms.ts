@@ -10,17 +10,19 @@ import type { Db } from '../src/lib/server/db/client';
 import { localDate, localParts, startOfLocalDay } from '../src/lib/shared/time';
 import { startServerProcess } from '../tests/support/server-process';
 import {
+	batchFigures,
+	feedBatches,
 	freshPglite,
 	freshPostgres,
 	log,
 	percentile,
 	round,
 	seedState,
-	sleep,
+	send,
+	sustainedLoad,
 	TZ,
 	type BenchDatabase
 } from './support';
-import { Agent, request } from 'node:http';
 
 export interface SmsBenchOptions {
 	kind: 'postgres' | 'pglite';
@@ -62,42 +64,6 @@ export interface SmsBenchResult {
 	boardMs: { p50: number; p99: number };
 	/** GET /api/v1/sms/districts (the map layer). */
 	districtsMs: { p50: number; p99: number };
-}
-
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-function send(
-	url: string,
-	body: string,
-	token: string,
-	contentType: string,
-	method = 'POST'
-): Promise<{ status: number; text: string }> {
-	return new Promise((ok, fail) => {
-		const req = request(
-			url,
-			{
-				method,
-				agent,
-				headers: {
-					authorization: `Bearer ${token}`,
-					...(method === 'POST'
-						? { 'content-type': contentType, 'content-length': Buffer.byteLength(body) }
-						: {})
-				}
-			},
-			(res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (c: Buffer) => chunks.push(c));
-				res.on('end', () =>
-					ok({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })
-				);
-				res.on('error', fail);
-			}
-		);
-		req.on('error', fail);
-		req.end(method === 'POST' ? body : undefined);
-	});
 }
 
 /**
@@ -179,48 +145,30 @@ export async function benchSms(opts: SmsBenchOptions): Promise<SmsBenchResult> {
 		const path = opts.form === 'json' ? '/api/v1/sms/reports' : '/api/v1/sms/smpp-dlr';
 		const type = opts.form === 'json' ? 'application/json' : 'text/plain';
 		let next = 0;
-		let acknowledged = 0;
-		let failed = 0;
-		let firstFailure: string | undefined;
-		const latencies: number[] = [];
-		let measuring = false;
-		let stop = false;
 		try {
-			const sender = async () => {
-				while (!stop && next + opts.batch <= pending) {
+			const load = await sustainedLoad({
+				senders: opts.senders,
+				seconds: opts.seconds,
+				request: () => {
+					if (next + opts.batch > pending) return null;
 					const from = next;
 					next += opts.batch;
-					const body = reportBody(opts.form, from, opts.batch);
-					const started = performance.now();
-					const res = await send(`${server.url}${path}`, body, tokens.ingest, type);
-					if (!measuring || stop) continue;
-					latencies.push(performance.now() - started);
-					if (res.status === 200)
-						acknowledged += (JSON.parse(res.text) as { accepted: number }).accepted;
-					else {
-						failed++;
-						firstFailure ??= `${res.status} ${res.text.slice(0, 200)}`;
-					}
-				}
-			};
-			const senders = Array.from({ length: opts.senders }, () => sender());
-			await sleep(3000); // warm-up: JIT, connections, caches
-			const before = await batchStats(server.url);
-			measuring = true;
-			const started = performance.now();
-			await sleep(opts.seconds * 1000);
-			measuring = false;
-			const elapsed = (performance.now() - started) / 1000;
-			const after = await batchStats(server.url);
-			stop = true;
-			await Promise.all(senders);
-			latencies.sort((a, b) => a - b);
+					return send(
+						`${server.url}${path}`,
+						tokens.ingest,
+						reportBody(opts.form, from, opts.batch),
+						type
+					);
+				},
+				sample: () => feedBatches(server.url, 'sms-reports')
+			});
+			const { acknowledged, latencies } = load;
 
 			const time = async (route: string) => {
 				const ms: number[] = [];
 				for (let i = 0; i < (opts.boardReads ?? 20); i++) {
 					const t = performance.now();
-					const res = await send(`${server.url}${route}`, '', tokens.read, '', 'GET');
+					const res = await send(`${server.url}${route}`, tokens.read);
 					if (res.status !== 200) throw new Error(`${route}: ${res.status} ${res.text}`);
 					ms.push(performance.now() - t);
 				}
@@ -235,28 +183,23 @@ export async function benchSms(opts: SmsBenchOptions): Promise<SmsBenchResult> {
 				sql`select count(*)::int as n from sms_reports`
 			);
 			await handle.close();
+			const batches = batchFigures(load.before, load.after);
 			const result: SmsBenchResult = {
 				database: opts.kind,
 				form: opts.form,
-				reportsPerSecond: round(acknowledged / elapsed),
-				seconds: round(elapsed, 1),
+				reportsPerSecond: round(acknowledged / load.elapsedSeconds),
+				seconds: round(load.elapsedSeconds, 1),
 				acknowledged,
 				senders: opts.senders,
 				reportsPerRequest: opts.batch,
-				failedRequests: failed,
-				...(firstFailure ? { firstFailure } : {}),
+				failedRequests: load.failedRequests,
+				...(load.firstFailure ? { firstFailure: load.firstFailure } : {}),
 				requestLatencyMs: {
 					p50: round(percentile(latencies, 50), 1),
 					p99: round(percentile(latencies, 99), 1)
 				},
-				reportsPerTransaction:
-					after.count > before.count
-						? round((after.items - before.items) / (after.count - before.count))
-						: null,
-				commitMs:
-					after.count > before.count
-						? round((1000 * (after.seconds - before.seconds)) / (after.count - before.count), 1)
-						: null,
+				reportsPerTransaction: batches.itemsPerTransaction,
+				commitMs: batches.commitMs,
 				allAcknowledgedStored: n >= acknowledged,
 				messages: opts.messages,
 				boardMs,
@@ -267,30 +210,11 @@ export async function benchSms(opts: SmsBenchOptions): Promise<SmsBenchResult> {
 			);
 			return result;
 		} finally {
-			stop = true;
 			await server.stop();
 		}
 	} finally {
 		await db.drop();
 	}
-}
-
-/** The server's counters of SMS report transactions (the JSON and SMPP forms share them). */
-async function batchStats(url: string): Promise<{ count: number; items: number; seconds: number }> {
-	const text = await (await fetch(`${url}/metrics`)).text();
-	const value = (name: string) =>
-		Number(
-			text
-				.split('\n')
-				.find((l) => l.startsWith(`${name}{feed="sms-reports"}`))
-				?.split(' ')
-				.at(-1) ?? 0
-		);
-	return {
-		count: value('cc_ingest_batch_items_count'),
-		items: value('cc_ingest_batch_items_sum'),
-		seconds: value('cc_ingest_commit_seconds_sum')
-	};
 }
 
 /** `npx tsx bench/sms.ts`: one run on PostgreSQL, printed as JSON. */

@@ -131,22 +131,29 @@ export function doseBody(prefix: string, n: number, sites: number): string {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-/** POST with keep-alive; resolves with the status and body text. */
-export function post(
+export interface Answer {
+	status: number;
+	text: string;
+}
+
+/** A POST of `body` (a GET without one) with keep-alive; resolves with the status and text. */
+export function send(
 	url: string,
-	body: string,
-	token: string
-): Promise<{ status: number; text: string }> {
+	token: string,
+	body?: string,
+	contentType = 'application/json'
+): Promise<Answer> {
 	return new Promise((ok, fail) => {
 		const req = request(
 			url,
 			{
-				method: 'POST',
+				method: body === undefined ? 'GET' : 'POST',
 				agent,
 				headers: {
 					authorization: `Bearer ${token}`,
-					'content-type': 'application/json',
-					'content-length': Buffer.byteLength(body)
+					...(body === undefined
+						? {}
+						: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) })
 				}
 			},
 			(res) => {
@@ -161,6 +168,115 @@ export function post(
 		req.on('error', fail);
 		req.end(body);
 	});
+}
+
+/** POST JSON with keep-alive. */
+export const post = (url: string, body: string, token: string) => send(url, token, body);
+
+export interface SustainedLoad<S> {
+	elapsedSeconds: number;
+	/** Items the 200 answers said were accepted, within the measured window. */
+	acknowledged: number;
+	failedRequests: number;
+	firstFailure?: string;
+	/** Request latencies in the window, ms, sorted. */
+	latencies: number[];
+	/** What `sample` read at the start and at the end of the window. */
+	before: S;
+	after: S;
+}
+
+/**
+ * `senders` request loops at once, measured for `seconds` after a 3 s warm-up: what the
+ * server acknowledged (`accepted` in its 200 answers) and how long each request took.
+ * `request` gives a sender's next request, or null when it has nothing more to send.
+ */
+export async function sustainedLoad<S>(opts: {
+	senders: number;
+	seconds: number;
+	request: (sender: number) => Promise<Answer> | null;
+	/** Read at the start and the end of the measured window (the server's counters). */
+	sample: () => Promise<S>;
+}): Promise<SustainedLoad<S>> {
+	let acknowledged = 0;
+	let failedRequests = 0;
+	let firstFailure: string | undefined;
+	const latencies: number[] = [];
+	let measuring = false;
+	let stop = false;
+	const sender = async (s: number) => {
+		while (!stop) {
+			const started = performance.now();
+			const answer = opts.request(s);
+			if (!answer) return;
+			const res = await answer;
+			if (!measuring || stop) continue;
+			latencies.push(performance.now() - started);
+			if (res.status === 200)
+				acknowledged += (JSON.parse(res.text) as { accepted: number }).accepted;
+			else {
+				failedRequests++;
+				firstFailure ??= `${res.status} ${res.text.slice(0, 200)}`;
+			}
+		}
+	};
+	const senders = Array.from({ length: opts.senders }, (_, s) => sender(s));
+	try {
+		await sleep(3000); // warm-up: JIT, connections, caches
+		const before = await opts.sample();
+		measuring = true;
+		const started = performance.now();
+		await sleep(opts.seconds * 1000);
+		measuring = false;
+		const elapsedSeconds = (performance.now() - started) / 1000;
+		const after = await opts.sample();
+		return {
+			elapsedSeconds,
+			acknowledged,
+			failedRequests,
+			...(firstFailure ? { firstFailure } : {}),
+			latencies: latencies.sort((a, b) => a - b),
+			before,
+			after
+		};
+	} finally {
+		stop = true;
+		await Promise.all(senders);
+	}
+}
+
+export interface FeedBatches {
+	/** Transactions, items written in them, and seconds spent committing them. */
+	count: number;
+	items: number;
+	seconds: number;
+}
+
+/** The server's group-commit counters for one feed (from /metrics). */
+export async function feedBatches(url: string, feed: string): Promise<FeedBatches> {
+	const text = await (await fetch(`${url}/metrics`)).text();
+	const value = (name: string) =>
+		Number(
+			text
+				.split('\n')
+				.find((l) => l.startsWith(`${name}{feed="${feed}"}`))
+				?.split(' ')
+				.at(-1) ?? 0
+		);
+	return {
+		count: value('cc_ingest_batch_items_count'),
+		items: value('cc_ingest_batch_items_sum'),
+		seconds: value('cc_ingest_commit_seconds_sum')
+	};
+}
+
+/** Average items a transaction and commit time between two readings; null when none ran. */
+export function batchFigures(before: FeedBatches, after: FeedBatches) {
+	const n = after.count - before.count;
+	return {
+		itemsPerTransaction: n > 0 ? round((after.items - before.items) / n) : null,
+		commitMs: n > 0 ? round((1000 * (after.seconds - before.seconds)) / n, 1) : null
+	};
 }
 
 /** One value from the server's /metrics (the first sample of that name). */
