@@ -19,26 +19,37 @@ interface Ready {
 const ready = async (node: ServerProcess): Promise<Ready> =>
 	(await (await fetch(`${node.url}/readyz`)).json()) as Ready;
 
+/**
+ * Two server processes on a fresh PostgreSQL database (prepared by `seed` before they
+ * start), for the tests of one describe block.
+ */
+function twoNodes(seed: (db: TestDatabase) => Promise<void> = async () => {}) {
+	const nodes = {} as { db: TestDatabase; a: ServerProcess; b: ServerProcess };
+	beforeAll(async () => {
+		nodes.db = await openTestDatabase('postgres');
+		await seed(nodes.db);
+		const env = { DATABASE_URL: nodes.db.url!, LOG_LEVEL: 'silent', CLUSTER_CHECK_MS: '300' };
+		[nodes.a, nodes.b] = await Promise.all([
+			startServerProcess({ env }),
+			startServerProcess({ env })
+		]);
+	}, 180_000);
+	afterAll(async () => {
+		await Promise.all([nodes.a?.stop(), nodes.b?.stop()]);
+		await nodes.db?.drop();
+	}, 60_000);
+	return nodes;
+}
+
 if (databaseKinds.includes('postgres')) {
 	describe('two nodes on one PostgreSQL', () => {
-		let db: TestDatabase;
 		let tokens: { ingest: string; read: string };
-		let a: ServerProcess;
-		let b: ServerProcess;
-
-		beforeAll(async () => {
-			db = await openTestDatabase('postgres');
+		const nodes = twoNodes(async (db) => {
 			tokens = await seedState(db.handle, 4);
-			const env = { DATABASE_URL: db.url!, LOG_LEVEL: 'silent', CLUSTER_CHECK_MS: '300' };
-			[a, b] = await Promise.all([startServerProcess({ env }), startServerProcess({ env })]);
-		}, 180_000);
-
-		afterAll(async () => {
-			await Promise.all([a?.stop(), b?.stop()]);
-			await db?.drop();
-		}, 60_000);
+		});
 
 		it("shows a dose posted to one node to the other node's screens", async () => {
+			const { a, b } = nodes;
 			const onB = connectClient(b.url, { token: tokens.read });
 			const onA = connectClient(a.url, { token: tokens.read });
 			const [snapB, snapA] = await Promise.all([
@@ -75,6 +86,7 @@ if (databaseKinds.includes('postgres')) {
 		}, 60_000);
 
 		it('hands the leader lock to the other node when the leader dies', async () => {
+			const { a, b } = nodes;
 			const [ra, rb] = await Promise.all([ready(a), ready(b)]);
 			expect(ra.node).not.toBe(rb.node);
 			expect([ra.leader, rb.leader].filter(Boolean)).toHaveLength(1);
@@ -90,22 +102,10 @@ if (databaseKinds.includes('postgres')) {
 
 if (databaseKinds.includes('postgres')) {
 	describe('an admin command run beside the nodes', () => {
-		let db: TestDatabase;
-		let a: ServerProcess;
-		let b: ServerProcess;
-
-		beforeAll(async () => {
-			db = await openTestDatabase('postgres');
-			const env = { DATABASE_URL: db.url!, LOG_LEVEL: 'silent' };
-			[a, b] = await Promise.all([startServerProcess({ env }), startServerProcess({ env })]);
-		}, 180_000);
-
-		afterAll(async () => {
-			await Promise.all([a?.stop(), b?.stop()]);
-			await db?.drop();
-		}, 60_000);
+		const nodes = twoNodes();
 
 		it('makes every node read the data it changed', async () => {
+			const { a, b } = nodes;
 			const token = (await a.admin(['create-token', '--name', 'screens', '--scope', 'read']))
 				.trim()
 				.split('\n')
