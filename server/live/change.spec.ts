@@ -1,33 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyChange, ChangeBuilder, type LiveChange } from './change';
-import { LiveState, type LiveLoad } from './state';
-
-const TZ = 'Asia/Kolkata';
-const now = new Date('2021-01-16T05:30:00Z'); // 11:00 IST
-
-function load(): LiveLoad {
-	return {
-		districts: [
-			{ code: '521', name: 'Pune' },
-			{ code: '505', name: 'Nagpur' }
-		],
-		sites: ['P1', 'P2', 'N1'].map((code) => ({
-			code,
-			name: code,
-			districtCode: code.startsWith('P') ? '521' : '505',
-			lat: null,
-			lon: null,
-			mode: 'online' as const,
-			lastHeartbeatAt: null
-		})),
-		sessions: [],
-		rollups: [],
-		lastDoses: new Map(),
-		sms: [],
-		health: [],
-		alerts: []
-	};
-}
+import { liveLoad, now, TZ } from '../../tests/support/live-load';
+import { LiveState } from './state';
 
 function freshLive(): LiveState {
 	const live = new LiveState({
@@ -35,7 +9,7 @@ function freshLive(): LiveState {
 		thresholds: { stallMinutes: 15, startupGraceMinutes: 30 },
 		simulated: false
 	});
-	live.load(load(), now);
+	live.load(liveLoad(), now);
 	live.takeChanges();
 	return live;
 }

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DoseRecord } from '../../src/lib/shared/feeds';
+import { liveLoad, now, TZ } from '../../tests/support/live-load';
 import { LiveState, type LiveLoad } from './state';
 
-const TZ = 'Asia/Kolkata';
-const now = new Date('2021-01-16T05:30:00Z'); // 11:00 IST
-
 function load(): LiveLoad {
-	return {
-		districts: [
-			{ code: '521', name: 'Pune' },
-			{ code: '505', name: 'Nagpur' }
-		],
-		sites: ['P1', 'P2', 'N1'].map((code) => ({
-			code,
-			name: code,
-			districtCode: code.startsWith('P') ? '521' : '505',
-			lat: null,
-			lon: null,
-			mode: 'online' as const,
-			lastHeartbeatAt: null
-		})),
+	return liveLoad({
 		sessions: ['P1', 'P2', 'N1'].map((siteCode) => ({
 			siteCode,
 			date: '2021-01-16',
@@ -29,10 +14,8 @@ function load(): LiveLoad {
 		})),
 		rollups: [{ siteCode: 'P1', minuteMs: Date.parse('2021-01-16T05:20:00Z'), doses: 3 }],
 		lastDoses: new Map([['P1', Date.parse('2021-01-16T05:20:30Z')]]),
-		sms: [{ siteCode: 'N1', sent: 10, failed: 4 }],
-		health: [],
-		alerts: []
-	};
+		sms: [{ siteCode: 'N1', sent: 10, failed: 4 }]
+	});
 }
 
 const dose = (id: string, siteCode: string, at: Date): DoseRecord => ({
