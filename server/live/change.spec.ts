@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { applyChange, ChangeBuilder, type LiveChange } from './change';
-import { liveLoad, now, TZ } from '../../tests/support/live-load';
+import { loadedLive, now } from '../../tests/support/live-load';
 import { LiveState } from './state';
 
 function freshLive(): LiveState {
-	const live = new LiveState({
-		timeZone: TZ,
-		thresholds: { stallMinutes: 15, startupGraceMinutes: 30 },
-		simulated: false
-	});
-	live.load(liveLoad(), now);
+	const live = loadedLive();
 	live.takeChanges();
 	return live;
 }

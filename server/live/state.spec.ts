@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DoseRecord } from '../../src/lib/shared/feeds';
-import { liveLoad, now, TZ } from '../../tests/support/live-load';
+import { liveLoad, loadedLive, now, TZ } from '../../tests/support/live-load';
 import { LiveState, type LiveLoad } from './state';
 
 function load(): LiveLoad {
@@ -33,12 +33,7 @@ const dose = (id: string, siteCode: string, at: Date): DoseRecord => ({
 
 describe('LiveState', () => {
 	it('rebuilds counters and statuses from what the database holds', () => {
-		const live = new LiveState({
-			timeZone: TZ,
-			thresholds: { stallMinutes: 15, startupGraceMinutes: 30 },
-			simulated: false
-		});
-		live.load(load(), now);
+		const live = loadedLive(load());
 		expect(live.day).toBe('2021-01-16');
 		expect(live.districtView('521')).toMatchObject({
 			dosesToday: 3,
@@ -60,12 +55,7 @@ describe('LiveState', () => {
 	});
 
 	it('counts doses into today and the right minute, and ignores other days', () => {
-		const live = new LiveState({
-			timeZone: TZ,
-			thresholds: { stallMinutes: 15, startupGraceMinutes: 30 },
-			simulated: false
-		});
-		live.load(load(), now);
+		const live = loadedLive(load());
 		live.takeChanges();
 		live.applyDoses([
 			dose('a', 'P2', new Date('2021-01-16T05:29:00Z')),
@@ -85,23 +75,13 @@ describe('LiveState', () => {
 	});
 
 	it('starts a new day when the state day changes', () => {
-		const live = new LiveState({
-			timeZone: TZ,
-			thresholds: { stallMinutes: 15, startupGraceMinutes: 30 },
-			simulated: false
-		});
-		live.load(load(), now);
+		const live = loadedLive(load());
 		expect(live.isStale(new Date('2021-01-16T18:29:59Z'))).toBe(false);
 		expect(live.isStale(new Date('2021-01-16T18:30:00Z'))).toBe(true); // midnight IST
 	});
 
 	it('shows a manual site as manual and counts it once', () => {
-		const live = new LiveState({
-			timeZone: TZ,
-			thresholds: { stallMinutes: 15, startupGraceMinutes: 30 },
-			simulated: false
-		});
-		live.load(load(), now);
+		const live = loadedLive(load());
 		live.setSiteMode('P2', 'manual', now);
 		expect(live.siteView('P2')!.status).toBe('manual');
 		expect(live.districtView('521')).toMatchObject({
@@ -112,12 +92,7 @@ describe('LiveState', () => {
 	});
 
 	it("keeps the day's target (every session planned today) apart from the capacity open now", () => {
-		const live = new LiveState({
-			timeZone: TZ,
-			thresholds: { stallMinutes: 15, startupGraceMinutes: 30 },
-			simulated: false
-		});
-		live.load(load(), now);
+		const live = loadedLive(load());
 		live.setSiteMode('P2', 'manual', now);
 		live.upsertSession({
 			sessionId: 'P1-evening',

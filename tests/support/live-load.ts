@@ -2,7 +2,7 @@
  * A small state for unit tests of the live picture: Pune (sites P1, P2) and Nagpur (N1),
  * all online, nothing else held unless the test gives it.
  */
-import type { LiveLoad } from '../../server/live/state';
+import { LiveState, type LiveLoad } from '../../server/live/state';
 
 export const TZ = 'Asia/Kolkata';
 /** 11:00 IST on launch day. */
@@ -31,4 +31,15 @@ export function liveLoad(held: Partial<LiveLoad> = {}): LiveLoad {
 		alerts: [],
 		...held
 	};
+}
+
+/** A live state with the usual thresholds (15 min stall, 30 min grace), holding `load` as of `now`. */
+export function loadedLive(load: LiveLoad = liveLoad(), at = now): LiveState {
+	const live = new LiveState({
+		timeZone: TZ,
+		thresholds: { stallMinutes: 15, startupGraceMinutes: 30 },
+		simulated: false
+	});
+	live.load(load, at);
+	return live;
 }
